@@ -1,0 +1,132 @@
+import numpy as np
+import pytest
+import torch
+
+from drocc_utils.config import DROCCConfig
+from drocc_utils.data import sine_toy
+from drocc_utils.models import MLP, CIFAR10LeNet
+from drocc_utils.trainer import DROCCTrainer, lr_factor
+from drocc_utils.utils import set_seed
+
+TOY = DROCCConfig(
+    radius=0.2,
+    gamma=3.0,
+    lamda=1.0,
+    ascent_step_size=0.1,
+    ascent_num_steps=10,
+    epochs=30,
+    only_ce_epochs=2,
+    batch_size=64,
+    lr=1e-2,
+    device="cpu",
+)
+
+
+def _fit(cfg, train, **kwargs):
+    set_seed(cfg.seed)
+    trainer = DROCCTrainer(MLP(train.shape[1], 64), cfg)
+    trainer.fit(train, progress=False, **kwargs)
+    return trainer
+
+
+def test_sine_manifold_reaches_high_auc():
+    train, test_x, test_y = sine_toy(512, 512)
+    trainer = _fit(TOY, train, test=(test_x, test_y))
+    assert trainer.evaluate(test_x, test_y) > 0.9
+
+
+def test_same_seed_gives_identical_history():
+    train, test_x, test_y = sine_toy(128, 128)
+    cfg = TOY.replace(epochs=4)
+    h1 = _fit(cfg, train, test=(test_x, test_y)).history
+    h2 = _fit(cfg, train, test=(test_x, test_y)).history
+    strip = [[{k: v for k, v in r.items() if k != "seconds"} for r in h] for h in (h1, h2)]
+    assert strip[0] == strip[1]
+    h3 = _fit(cfg.replace(seed=1), train, test=(test_x, test_y)).history
+    assert h3[-1]["ce_loss"] != h1[-1]["ce_loss"]
+
+
+def test_history_records_every_epoch_and_warmup():
+    train, test_x, test_y = sine_toy(64, 64)
+    trainer = _fit(TOY.replace(epochs=3, only_ce_epochs=2), train, test=(test_x, test_y))
+    assert [r["epoch"] for r in trainer.history] == [0, 1, 2]
+    assert [r["adv_loss"] is None for r in trainer.history] == [True, True, False]
+    assert all(r["test_auc"] is not None and r["seconds"] > 0 for r in trainer.history)
+    assert trainer.last_batch["generated"].shape[1] == 2
+
+
+@pytest.mark.parametrize(
+    ("epoch", "factor"),
+    [(0, 1.0), (9, 1.0), (10, 1.0), (22, 1.0), (23, 0.1), (34, 0.1), (35, 0.01), (39, 0.01)],
+)
+def test_lr_schedule_with_warmup(epoch, factor):
+    # 10 CE-only epochs, 30 DROCC epochs: 1x to 40 % (e<=12), 0.1x to 80 % (e<=24), then 0.01x.
+    assert lr_factor(epoch, 40, 10) == factor
+
+
+def test_lr_schedule_is_applied_to_the_optimizer():
+    train, _, _ = sine_toy(32, 4)
+    trainer = _fit(TOY.replace(epochs=10, only_ce_epochs=0, lr=0.5, ascent_num_steps=1), train)
+    assert [r["lr"] for r in trainer.history] == [0.5] * 5 + [0.05] * 4 + [0.005]
+    assert trainer.optimizer.param_groups[0]["lr"] == 0.005
+
+
+def test_batch_of_one_and_lenet_partial_batch():
+    trainer = _fit(TOY.replace(epochs=1, only_ce_epochs=0), torch.randn(1, 2))
+    assert np.isfinite(trainer.history[0]["ce_loss"])
+    cfg = DROCCConfig(epochs=1, ascent_num_steps=1, batch_size=4, device="cpu")
+    set_seed(0)
+    lenet = DROCCTrainer(CIFAR10LeNet(), cfg)
+    lenet.fit(torch.randn(5, 3, 32, 32), progress=False)  # batches of 4 and 1
+    assert np.isfinite(lenet.score(torch.randn(3, 3, 32, 32))).all()
+
+
+def test_no_nan_with_all_zero_model():
+    set_seed(0)
+    model = MLP(2, 8)
+    for p in model.parameters():
+        torch.nn.init.zeros_(p)
+    trainer = DROCCTrainer(model, TOY.replace(epochs=2, only_ce_epochs=0))
+    trainer.fit(torch.randn(16, 2), progress=False)
+    assert all(np.isfinite(v) for r in trainer.history for v in (r["ce_loss"], r["adv_loss"]))
+
+
+def test_model_selection_uses_validation_never_test():
+    train, test_x, test_y = sine_toy(128, 128)
+    val = (test_x[::2], test_y[::2])
+    trainer = _fit(TOY.replace(epochs=6), train, val=val, test=(test_x, test_y))
+    val_aucs = [r["val_auc"] for r in trainer.history]
+    assert trainer.selected_epoch == int(np.argmax(val_aucs))
+    assert trainer.evaluate(*val) == pytest.approx(max(val_aucs))
+    last = _fit(TOY.replace(epochs=6, model_selection="last"), train, val=val)
+    assert last.selected_epoch == 5
+    with pytest.raises(ValueError, match="model_selection='val' needs validation"):
+        _fit(TOY.replace(model_selection="val"), train)
+
+
+def test_save_load_round_trip(tmp_path):
+    train, test_x, _ = sine_toy(64, 64)
+    trainer = _fit(TOY.replace(epochs=2), train)
+    path = trainer.save(tmp_path / "ckpt" / "model.pt", note="toy")
+    loaded = DROCCTrainer.load(path)
+    assert np.array_equal(trainer.score(test_x), loaded.score(test_x))
+    assert loaded.config == trainer.config and loaded.history == trainer.history
+    assert loaded.metadata == {"note": "toy"}
+    assert [p.name for p in path.parent.iterdir()] == ["model.pt"]  # no temp files left
+
+
+def test_load_errors(tmp_path):
+    with pytest.raises(FileNotFoundError, match="does not exist"):
+        DROCCTrainer.load(tmp_path / "missing.pt")
+    torch.save({"weights": torch.zeros(1)}, tmp_path / "other.pt")
+    with pytest.raises(ValueError, match="not a drocc_utils checkpoint"):
+        DROCCTrainer.load(tmp_path / "other.pt")
+
+
+def test_labels_and_bad_input():
+    trainer = DROCCTrainer(MLP(2, 8), TOY.replace(epochs=1, only_ce_epochs=0))
+    with pytest.raises(ValueError, match="train_y has 3 labels for 4 points"):
+        trainer.fit(torch.randn(4, 2), torch.ones(3), progress=False)
+    with pytest.raises(ValueError, match="empty"):
+        trainer.fit(torch.randn(0, 2), progress=False)
+    trainer.fit(torch.randn(8, 2), torch.tensor([1, 1, 1, 1, 0, 0, 1, 1]), progress=False)
