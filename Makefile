@@ -36,6 +36,7 @@ unit: $(INSTALLED)
 
 notebooks: $(INSTALLED)
 	DROCC_BUDGET=smoke $(BIN)/python -m pytest --nbmake --nbmake-timeout=$(NBMAKE_TIMEOUT) book/*.ipynb
+	$(BIN)/python -m pytest -m book tests/test_book.py
 
 test: lint unit notebooks
 

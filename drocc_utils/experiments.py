@@ -134,3 +134,54 @@ def compare_negatives(budget: Budget, data: OneClassData, progress: bool = False
                 }
             )
     return pd.DataFrame(rows)
+
+
+def generate_negatives(trainer: DROCCTrainer, x: Any, seed: int = 0, **changes: Any) -> Any:
+    """Run the trainer's adversarial search on ``x`` with a copy of its model.
+
+    The copy matters: in the reference "train" search mode the search updates BatchNorm
+    running statistics, which would change the trained model's scores.
+    """
+    import copy
+
+    import torch
+
+    from .adversarial import adversarial_search
+
+    model = copy.deepcopy(trainer.model)
+    generator = torch.Generator().manual_seed(seed)
+    return adversarial_search(
+        x.to(trainer.device), model, trainer.config.replace(**changes), generator=generator
+    )
+
+
+def search_vs_random(trainer: DROCCTrainer, x: Any, seed: int = 0) -> pd.DataFrame:
+    """How far the ascent moves points, compared with r and with random negatives.
+
+    Runs the configured search and a 0-step search (DROCC-Rand) from the *same* noise
+    and reports mean distances and the cosine between the two offsets.
+    """
+    import torch
+
+    cfg = trainer.config
+    x = x.to(trainer.device)
+    searched = generate_negatives(trainer, x, seed)
+    random = generate_negatives(trainer, x, seed, ascent_num_steps=0)
+    noise = torch.randn(x.shape, generator=torch.Generator().manual_seed(seed))
+
+    def norms(t: torch.Tensor) -> float:
+        return float(torch.linalg.vector_norm(t.flatten(1), dim=1).mean())
+
+    cosine = torch.nn.functional.cosine_similarity(
+        (searched - x).flatten(1), (random - x).flatten(1)
+    )
+    rows = {
+        "radius r": cfg.radius,
+        "gamma * r": cfg.gamma * cfg.radius,
+        "|noise| (start offset)": norms(noise),
+        "max ascent travel (steps x step size)": cfg.ascent_num_steps * cfg.ascent_step_size,
+        "|x~ - x| after search": norms(searched - x),
+        "|x~ search - x~ random|": norms(searched - random),
+        "cosine(h search, h random)": float(cosine.mean()),
+    }
+    return pd.Series(rows, name="mean over the batch").to_frame()
