@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from .budget import Budget
-from .config import DROCCConfig, cifar10_seed_preset
+from .config import DROCCConfig, cifar10_seed_preset, sine_toy_preset
 from .data import OneClassData, cifar10_one_class, sine_toy
 from .estimator import DROCC
 from .metrics import roc_auc
@@ -31,19 +31,10 @@ ARTIFACTS_ENV = "DROCC_ARTIFACTS_DIR"
 
 def toy_params(budget: Budget, **changes: Any) -> dict[str, Any]:
     """:class:`~drocc_utils.estimator.DROCC` settings for the 2-D sine toy."""
-    params = dict(
-        radius=0.2,
-        gamma=3.0,
-        lamda=1.0,
-        ascent_step_size=0.1,
-        ascent_num_steps=10,
-        epochs=budget.toy_epochs,
-        only_ce_epochs=min(2, budget.toy_epochs - 1),
-        batch_size=64,
-        lr=1e-2,
-        hidden=64,
-        device="cpu",
-    )
+    config = sine_toy_preset(epochs=budget.toy_epochs, only_ce_epochs=min(2, budget.toy_epochs - 1))
+    accepted = DROCC().get_params()
+    params = {k: v for k, v in config.to_dict().items() if k in accepted}
+    params["hidden"] = 64
     params.update(changes)
     return params
 

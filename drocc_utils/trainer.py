@@ -236,7 +236,7 @@ class DROCCTrainer:
             for group in self.optimizer.param_groups:
                 group["lr"] = lr
             adversarial = epoch >= cfg.only_ce_epochs
-            sums = self._train_epoch(x_all, y_all, adversarial, bar)
+            sums = self.train_epoch(x_all, y_all, adversarial, bar)
             broadcast_buffers(self.model)
             record: dict[str, Any] = {
                 "epoch": epoch,
@@ -268,9 +268,18 @@ class DROCCTrainer:
         self.last_batch = {k: v.detach().cpu() for k, v in self.last_batch.items()}
         return self.history
 
-    def _train_epoch(
-        self, x_all: torch.Tensor, y_all: torch.Tensor, adversarial: bool, bar: tqdm
+    def train_epoch(
+        self,
+        x_all: torch.Tensor,
+        y_all: torch.Tensor,
+        adversarial: bool = True,
+        bar: tqdm | None = None,
     ) -> tuple[float, float]:
+        """One shuffled pass over device tensors ``x_all``/``y_all``; mean CE and adv loss.
+
+        :meth:`fit` calls this every epoch (after setting the learning rate); the
+        benchmark calls it directly to time training steps.
+        """
         cfg, info = self.config, self.dist
         self._step.train()
         order = torch.randperm(len(x_all), generator=self.generator)
@@ -304,7 +313,8 @@ class DROCCTrainer:
             )
             if x_adv is not None:
                 self.last_batch = {"normal": xb[yb == 1].detach(), "generated": x_adv}
-            bar.update(1)
+            if bar is not None:
+                bar.update(1)
         totals = all_reduce_sum(totals)
         return float(totals[0] / totals[2]), float(totals[1] / totals[3].clamp_min(1))
 

@@ -5,22 +5,13 @@ from sklearn.base import clone
 from sklearn.model_selection import GridSearchCV
 from sklearn.utils.validation import NotFittedError
 
+from drocc_utils.budget import BUDGETS
 from drocc_utils.data import sine_toy
 from drocc_utils.estimator import DROCC
+from drocc_utils.experiments import toy_params
 from drocc_utils.metrics import roc_auc
 
-TOY = dict(
-    radius=0.2,
-    gamma=3.0,
-    ascent_step_size=0.1,
-    ascent_num_steps=10,
-    epochs=30,
-    only_ce_epochs=2,
-    batch_size=64,
-    lr=1e-2,
-    hidden=64,
-    device="cpu",
-)
+TOY = toy_params(BUDGETS["cpu"])
 
 
 def test_fit_score_predict_on_sine():

@@ -2,24 +2,13 @@ import numpy as np
 import pytest
 import torch
 
-from drocc_utils.config import DROCCConfig
+from drocc_utils.config import DROCCConfig, sine_toy_preset
 from drocc_utils.data import sine_toy
 from drocc_utils.models import MLP, CIFAR10LeNet
 from drocc_utils.trainer import DROCCTrainer, lr_factor
 from drocc_utils.utils import set_seed
 
-TOY = DROCCConfig(
-    radius=0.2,
-    gamma=3.0,
-    lamda=1.0,
-    ascent_step_size=0.1,
-    ascent_num_steps=10,
-    epochs=30,
-    only_ce_epochs=2,
-    batch_size=64,
-    lr=1e-2,
-    device="cpu",
-)
+TOY = sine_toy_preset()
 
 
 def _fit(cfg, train, **kwargs):
