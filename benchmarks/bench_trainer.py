@@ -169,7 +169,8 @@ def main() -> None:
     args = parser.parse_args()
     if args.amp is None:
         args.amp = args.device.startswith("cuda")
-    time_steps(args, args.device)
+    if not args.no_steps:
+        time_steps(args, args.device)
     if args.epoch:
         epoch_and_auc(args, args.device)
 

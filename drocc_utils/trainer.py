@@ -134,6 +134,11 @@ class DROCCTrainer:
         self.config = config
         self.dist: DistInfo = dist_info()
         device = config.torch_device
+        if device.type == "cuda" and not torch.cuda.is_available():
+            raise ValueError(
+                f"DROCCConfig.device={config.device!r} but CUDA is not available: "
+                "use device='auto' or 'cpu'"
+            )
         if device.type == "cuda" and device.index is None and self.dist.enabled:
             device = torch.device("cuda", self.dist.local_rank)
         self.device = device

@@ -62,4 +62,12 @@ def test_book_builds_every_chapter(tmp_path):
         if name != "book/intro":
             text = page.read_text()
             assert "budget 'smoke'" in text and "Traceback" not in text, page
-    assert len(list((html / "_images").glob("*.png"))) >= 12
+    figures = sum(
+        1
+        for nb in NOTEBOOKS
+        for cell in json.loads(nb.read_text())["cells"]
+        if cell["metadata"].get("mystnb", {}).get("figure", {}).get("caption")
+    )
+    assert figures >= 9
+    assert len(list((html / "_images").glob("*.png"))) >= figures
+    assert sum(p.read_text().count("<figcaption>") for p in html.glob("book/*.html")) >= figures

@@ -119,3 +119,9 @@ def test_labels_and_bad_input():
     with pytest.raises(ValueError, match="empty"):
         trainer.fit(torch.randn(0, 2), progress=False)
     trainer.fit(torch.randn(8, 2), torch.tensor([1, 1, 1, 1, 0, 0, 1, 1]), progress=False)
+
+
+def test_cuda_request_without_cuda_is_a_clear_error(monkeypatch):
+    monkeypatch.setattr("torch.cuda.is_available", lambda: False)
+    with pytest.raises(ValueError, match="CUDA is not available"):
+        DROCCTrainer(MLP(2, 4), TOY.replace(device="cuda"))
