@@ -147,7 +147,7 @@ def adversarial_search(
     if trace is not None:
         trace.add("noise", 0, x_adv)
     autocast = torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=config.amp)
-    memory_format = torch.channels_last if config.channels_last and x.dim() == 4 else None
+    memory_format = torch.channels_last if config.use_channels_last and x.dim() == 4 else None
     target = torch.zeros(x.shape[0], device=x.device)
     n_steps = config.ascent_num_steps
     with _search_context(model, config.search_mode), torch.enable_grad():

@@ -40,7 +40,7 @@ def _add_config_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("DROCC configuration (defaults: the chosen --preset)")
     for f in dataclasses.fields(DROCCConfig):
         flags = ["--" + f.name.replace("_", "-"), *ALIASES.get(f.name, [])]
-        if f.type in ("bool", bool):
+        if f.type in ("bool", bool, "bool | None"):
             group.add_argument(
                 *flags, dest=f.name, action=argparse.BooleanOptionalAction, default=None
             )

@@ -59,8 +59,10 @@ class DROCCConfig:
     amp : bool
         bfloat16 autocast for forward passes (faster on CPUs with AVX512-BF16 and on GPUs;
         changes results beyond float noise, so it is off by default).
-    channels_last : bool
-        Use the channels-last memory format for image models.
+    channels_last : bool or None
+        Channels-last memory format for image models. ``None`` (default) decides from
+        measurements: on for CPUs (1.2x faster per step on a 2-core AVX2 CPU, same
+        results up to float rounding), on CUDA only together with ``amp``.
     compile : bool
         ``torch.compile`` the model (pays off only for long runs; see the benchmark).
     eval_batch_size : int
@@ -85,7 +87,7 @@ class DROCCConfig:
     search_mode: str = "train"
     model_selection: str = "auto"
     amp: bool = False
-    channels_last: bool = False
+    channels_last: bool | None = None
     compile: bool = False
     eval_batch_size: int = 1024
 
@@ -148,8 +150,13 @@ class DROCCConfig:
         need(self.optimizer in OPTIMIZERS, "optimizer", f"choose one of {OPTIMIZERS}")
         need(self.search_mode in ("train", "eval"), "search_mode", "choose 'train' or 'eval'")
         need(self.model_selection in SELECTIONS, "model_selection", f"choose one of {SELECTIONS}")
-        for name in ("amp", "channels_last", "compile"):
+        for name in ("amp", "compile"):
             need(isinstance(getattr(self, name), bool), name, "use True or False")
+        need(
+            self.channels_last is None or isinstance(self.channels_last, bool),
+            "channels_last",
+            "use True, False or None (automatic)",
+        )
         need(
             isinstance(self.device, str) and _valid_device(self.device),
             "device",
@@ -174,6 +181,13 @@ class DROCCConfig:
     def replace(self, **changes: Any) -> DROCCConfig:
         """Return a validated copy with ``changes`` applied."""
         return dataclasses.replace(self, **changes)
+
+    @property
+    def use_channels_last(self) -> bool:
+        """``channels_last`` with ``None`` resolved: CPU -> True, CUDA -> ``amp``."""
+        if self.channels_last is not None:
+            return self.channels_last
+        return self.torch_device.type == "cpu" or self.amp
 
     @property
     def torch_device(self) -> torch.device:

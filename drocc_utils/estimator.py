@@ -65,7 +65,7 @@ search_mode, amp, channels_last, compile
         device: str = "auto",
         search_mode: str = "train",
         amp: bool = False,
-        channels_last: bool = False,
+        channels_last: bool | None = None,
         compile: bool = False,
         model: str | Callable[[tuple[int, ...]], nn.Module] = "auto",
         hidden: int = 128,

@@ -142,7 +142,7 @@ class DROCCTrainer:
         if device.type == "cuda" and device.index is None and self.dist.enabled:
             device = torch.device("cuda", self.dist.local_rank)
         self.device = device
-        if config.channels_last:
+        if config.use_channels_last:
             model = model.to(memory_format=torch.channels_last)
         self.model = model.to(device)
         self.optimizer = optimizer or self._default_optimizer()
@@ -174,7 +174,7 @@ class DROCCTrainer:
 
     def _prepare(self, x: torch.Tensor) -> torch.Tensor:
         x = x.to(self.device, non_blocking=True)
-        if self.config.channels_last and x.dim() == 4:
+        if self.config.use_channels_last and x.dim() == 4:
             x = x.contiguous(memory_format=torch.channels_last)
         return x
 

@@ -23,7 +23,7 @@ INVALID = {
     "search_mode": ["test"],
     "model_selection": ["best_test"],
     "amp": ["yes"],
-    "channels_last": [1],
+    "channels_last": [1, "yes"],
     "compile": [None],
     "eval_batch_size": [0],
 }
@@ -63,3 +63,9 @@ def test_replace_validates():
 def test_auto_device_is_cpu_without_cuda(monkeypatch):
     monkeypatch.setattr("torch.cuda.is_available", lambda: False)
     assert DROCCConfig(device="auto").torch_device.type == "cpu"
+
+
+def test_channels_last_auto_resolution():
+    assert DROCCConfig(device="cpu").use_channels_last
+    assert not DROCCConfig(device="cpu", channels_last=False).use_channels_last
+    assert DROCCConfig(channels_last=None, device="cpu").channels_last is None
