@@ -268,14 +268,11 @@ def cifar10_one_class(
             )
         )
     val_idx = np.concatenate([val_normal, val_other])
-    val_x = (
-        normalize(train_images(val_idx))
-        if len(val_idx)
-        else torch.empty(0, *train_images(train_idx[:1]).shape[1:])
-    )
+    train_x = normalize(train_images(train_idx))
+    val_x = normalize(train_images(val_idx)) if len(val_idx) else train_x[:0]
     test_classes = torch.from_numpy(test_labels[test_idx])
     return OneClassData(
-        train_x=normalize(train_images(train_idx)),
+        train_x=train_x,
         val_x=val_x,
         val_y=torch.cat([torch.ones(len(val_normal)), torch.zeros(len(val_other))]),
         test_x=normalize(test_images(test_idx)),
