@@ -19,8 +19,8 @@ from torch import nn
 
 from .config import DROCCConfig
 from .models import MLP, CIFAR10LeNet
-from .trainer import DROCCTrainer, to_tensor
-from .utils import set_seed
+from .trainer import DROCCTrainer
+from .utils import set_seed, to_tensor
 
 _CONFIG_FIELDS = tuple(f.name for f in dataclasses.fields(DROCCConfig))
 

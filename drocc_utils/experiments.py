@@ -19,10 +19,11 @@ import pandas as pd
 
 from .budget import Budget
 from .config import DROCCConfig, cifar10_seed_preset, sine_toy_preset
-from .data import OneClassData, cifar10_one_class, sine_toy
+from .data import OneClassData, cifar10_one_class
 from .estimator import DROCC
 from .metrics import roc_auc
 from .models import CIFAR10LeNet
+from .toy import sine_toy
 from .trainer import DROCCTrainer
 from .utils import set_seed
 

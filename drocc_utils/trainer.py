@@ -20,18 +20,16 @@ from typing import Any
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from torch import nn
 from tqdm.auto import tqdm
 
-from .adversarial import adversarial_search, sample_initial_noise
+from .adversarial import sample_initial_noise
+from .checkpoint import read_checkpoint, write_checkpoint
 from .config import DROCCConfig
 from .distributed import DistInfo, all_reduce_sum, broadcast_buffers, dist_info, shard
 from .metrics import roc_auc
-from .models import MLP, CIFAR10LeNet, build_model
-from .utils import atomic_torch_save
-
-CHECKPOINT_FORMAT = "drocc_utils/1"
+from .objective import DROCCObjective
+from .utils import to_tensor
 
 
 def lr_factor(epoch: int, epochs: int, only_ce_epochs: int) -> float:
@@ -47,63 +45,6 @@ def lr_factor(epoch: int, epochs: int, only_ce_epochs: int) -> float:
     if e <= 0.8 * d:
         return 0.1
     return 0.01
-
-
-def to_tensor(data: Any, name: str = "X", min_dim: int = 2) -> torch.Tensor:
-    """Convert an array / tensor / list to float32 with at least ``min_dim`` dimensions."""
-    if isinstance(data, torch.Tensor):
-        out = data.detach()
-    else:
-        out = torch.as_tensor(np.asarray(data))
-    if out.dim() < min_dim:
-        raise ValueError(
-            f"{name} has shape {tuple(out.shape)}: pass a batch, shape (n_samples, ...)"
-        )
-    if out.shape[0] == 0:
-        raise ValueError(f"{name} is empty: pass at least one sample")
-    return out.float()
-
-
-def model_spec(model: nn.Module) -> dict[str, Any] | None:
-    """Name and arguments that rebuild ``model`` on load (None for custom models)."""
-    if isinstance(model, CIFAR10LeNet):
-        return {"name": "lenet", "kwargs": {"rep_dim": model.rep_dim}}
-    if isinstance(model, MLP):
-        return {
-            "name": "mlp",
-            "kwargs": {"input_dim": model.input_dim, "hidden": list(model.hidden)},
-        }
-    return None
-
-
-class _DROCCStep(nn.Module):
-    """One training forward: CE logits, then the search, then the adversarial logits.
-
-    Wrapping the whole step in one module keeps the reference's order of BatchNorm
-    updates and gives DistributedDataParallel exactly one forward per backward.
-    """
-
-    def __init__(self, model: nn.Module, config: DROCCConfig) -> None:
-        super().__init__()
-        self.model, self.config = model, config
-
-    def forward(
-        self, x: torch.Tensor, y: torch.Tensor, noise: torch.Tensor | None
-    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None]:
-        cfg = self.config
-        with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=cfg.amp):
-            logits = self.model(x).reshape(-1).float()
-        ce_sum = F.binary_cross_entropy_with_logits(logits, y, reduction="sum")
-        if noise is None:
-            return ce_sum, torch.zeros((), device=x.device), None
-        pos = y == 1
-        x_adv = adversarial_search(x[pos], self.model, cfg, noise=noise[pos])
-        with torch.autocast(x.device.type, dtype=torch.bfloat16, enabled=cfg.amp):
-            adv_logits = self.model(x_adv).reshape(-1).float()
-        adv_sum = F.binary_cross_entropy_with_logits(
-            adv_logits, torch.zeros_like(adv_logits), reduction="sum"
-        )
-        return ce_sum, adv_sum, x_adv
 
 
 class DROCCTrainer:
@@ -166,7 +107,7 @@ class DROCCTrainer:
 
     def _build_step(self) -> nn.Module:
         inner = torch.compile(self.model) if self.config.compile else self.model
-        step: nn.Module = _DROCCStep(inner, self.config)
+        step: nn.Module = DROCCObjective(inner, self.config)
         if self.dist.enabled:
             ids = [self.device.index] if self.device.type == "cuda" else None
             step = nn.parallel.DistributedDataParallel(step, device_ids=ids)
@@ -350,16 +291,9 @@ class DROCCTrainer:
         """Write a checkpoint atomically (rank 0 only); ``metadata`` must be plain data."""
         if not self.dist.is_main:
             return None
-        state = {
-            "format": CHECKPOINT_FORMAT,
-            "model": model_spec(self.model),
-            "state_dict": {k: v.detach().cpu() for k, v in self.model.state_dict().items()},
-            "config": self.config.to_dict(),
-            "history": self.history,
-            "selected_epoch": self.selected_epoch,
-            "metadata": metadata,
-        }
-        return atomic_torch_save(state, path)
+        return write_checkpoint(
+            path, self.model, self.config.to_dict(), self.history, self.selected_epoch, metadata
+        )
 
     @classmethod
     def load(
@@ -367,34 +301,13 @@ class DROCCTrainer:
     ) -> DROCCTrainer:
         """Load a checkpoint written by :meth:`save` (with ``weights_only=True``).
 
-        Parameters
-        ----------
-        path : path
-            The checkpoint file.
-        model : nn.Module, optional
-            Required for custom models; LeNet and MLP are rebuilt from the checkpoint.
-        device : str, optional
-            Override the saved ``config.device``.
+        ``model`` is needed only for custom models; ``device`` overrides the saved one.
         """
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(f"checkpoint {path} does not exist; train one first")
-        state = torch.load(path, map_location="cpu", weights_only=True)
-        if not isinstance(state, dict) or state.get("format") != CHECKPOINT_FORMAT:
-            raise ValueError(f"{path} is not a drocc_utils checkpoint ({CHECKPOINT_FORMAT})")
+        state, model = read_checkpoint(path, model)
         values = dict(state["config"])
         if device is not None:
             values["device"] = device
-        config = DROCCConfig.from_dict(values)
-        if model is None:
-            if state["model"] is None:
-                raise ValueError(f"{path} holds a custom model: pass model= to load it into")
-            kwargs = dict(state["model"]["kwargs"])
-            if "hidden" in kwargs:
-                kwargs["hidden"] = tuple(kwargs["hidden"])
-            model = build_model(state["model"]["name"], **kwargs)
-        model.load_state_dict(state["state_dict"])
-        trainer = cls(model, config)
+        trainer = cls(model, DROCCConfig.from_dict(values))
         trainer.history = list(state["history"])
         trainer.selected_epoch = state["selected_epoch"]
         trainer.metadata = dict(state["metadata"])

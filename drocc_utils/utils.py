@@ -68,3 +68,18 @@ def atomic_write_text(text: str, path: str | os.PathLike) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def to_tensor(data: Any, name: str = "X", min_dim: int = 2) -> torch.Tensor:
+    """Convert an array / tensor / list to float32 with at least ``min_dim`` dimensions."""
+    if isinstance(data, torch.Tensor):
+        out = data.detach()
+    else:
+        out = torch.as_tensor(np.asarray(data))
+    if out.dim() < min_dim:
+        raise ValueError(
+            f"{name} has shape {tuple(out.shape)}: pass a batch, shape (n_samples, ...)"
+        )
+    if out.shape[0] == 0:
+        raise ValueError(f"{name} is empty: pass at least one sample")
+    return out.float()

@@ -9,9 +9,9 @@ import sys
 from pathlib import Path
 
 from drocc_utils.config import sine_toy_preset
-from drocc_utils.data import sine_toy
 from drocc_utils.distributed import init_distributed, shutdown_distributed
 from drocc_utils.models import MLP
+from drocc_utils.toy import sine_toy
 from drocc_utils.trainer import DROCCTrainer
 from drocc_utils.utils import atomic_write_text, set_seed
 

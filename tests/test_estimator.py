@@ -6,10 +6,10 @@ from sklearn.model_selection import GridSearchCV
 from sklearn.utils.validation import NotFittedError
 
 from drocc_utils.budget import BUDGETS
-from drocc_utils.data import sine_toy
 from drocc_utils.estimator import DROCC
 from drocc_utils.experiments import toy_params
 from drocc_utils.metrics import roc_auc
+from drocc_utils.toy import sine_toy
 
 TOY = toy_params(BUDGETS["cpu"])
 

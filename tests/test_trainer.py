@@ -3,8 +3,8 @@ import pytest
 import torch
 
 from drocc_utils.config import DROCCConfig, sine_toy_preset
-from drocc_utils.data import sine_toy
 from drocc_utils.models import MLP, CIFAR10LeNet
+from drocc_utils.toy import sine_toy
 from drocc_utils.trainer import DROCCTrainer, lr_factor
 from drocc_utils.utils import set_seed
 
@@ -91,25 +91,6 @@ def test_model_selection_uses_validation_never_test():
     assert last.selected_epoch == 5
     with pytest.raises(ValueError, match="model_selection='val' needs validation"):
         _fit(TOY.replace(model_selection="val"), train)
-
-
-def test_save_load_round_trip(tmp_path):
-    train, test_x, _ = sine_toy(64, 64)
-    trainer = _fit(TOY.replace(epochs=2), train)
-    path = trainer.save(tmp_path / "ckpt" / "model.pt", note="toy")
-    loaded = DROCCTrainer.load(path)
-    assert np.array_equal(trainer.score(test_x), loaded.score(test_x))
-    assert loaded.config == trainer.config and loaded.history == trainer.history
-    assert loaded.metadata == {"note": "toy"}
-    assert [p.name for p in path.parent.iterdir()] == ["model.pt"]  # no temp files left
-
-
-def test_load_errors(tmp_path):
-    with pytest.raises(FileNotFoundError, match="does not exist"):
-        DROCCTrainer.load(tmp_path / "missing.pt")
-    torch.save({"weights": torch.zeros(1)}, tmp_path / "other.pt")
-    with pytest.raises(ValueError, match="not a drocc_utils checkpoint"):
-        DROCCTrainer.load(tmp_path / "other.pt")
 
 
 def test_labels_and_bad_input():
