@@ -9,9 +9,9 @@ PY=${PY:-.venv/bin/python}
 out=$(mktemp -d)
 "$PY" -c "import torch; assert torch.cuda.is_available(), 'no CUDA device'; print(torch.cuda.get_device_name(0))" | tee "$out/device.txt"
 start=$(date +%s)
-timeout 240 "$PY" -m pytest -q -x 2>&1 | tail -3 | tee "$out/tests.txt"
+timeout 180 "$PY" -m pytest -q -x 2>&1 | tail -3 | tee "$out/tests.txt"
 timeout 150 "$PY" benchmarks/bench_trainer.py --repeats 5 --amp --compile 2>&1 | tee "$out/bench.txt"
-timeout 150 "$PY" -m drocc_utils train --data-dir "${DROCC_DATA_DIR:?set DROCC_DATA_DIR}" \
+timeout 120 "$PY" -m drocc_utils train --data-dir "${DROCC_DATA_DIR:?set DROCC_DATA_DIR}" \
     --normal-class 0 --epochs 3 --seed 0 --device cuda --no-progress --out "$out/run" 2>&1 | tail -2 | tee "$out/train.txt"
 echo
 echo "## GPU check summary ($(cat "$out/device.txt"), $(( $(date +%s) - start )) s)"
