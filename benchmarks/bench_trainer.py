@@ -113,11 +113,8 @@ def epoch_and_auc(args: argparse.Namespace, device: str) -> None:
                 base.train_step(xb, yb)
         base_train = time.perf_counter() - start
         base_auc = base.test(test_loader)
-        ours = make_ours(best[1], device, args.steps, seed).config.replace(
-            epochs=args.epochs, model_selection="last"
-        )
-        set_seed(seed)
-        trainer = DROCCTrainer(CIFAR10LeNet(), ours)
+        changes = {**best[1], "epochs": args.epochs, "model_selection": "last"}
+        trainer = make_ours(changes, device, args.steps, seed)
         start = time.perf_counter()
         trainer.fit(data.train_x, progress=False)
         ours_train = time.perf_counter() - start

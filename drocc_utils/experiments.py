@@ -7,6 +7,7 @@ what chapter 4 trained ("load if present, else train").
 
 from __future__ import annotations
 
+import copy
 import functools
 import hashlib
 import json
@@ -16,7 +17,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import torch
+import torch.nn.functional as F
 
+from .adversarial import adversarial_search, sample_initial_noise
 from .budget import Budget
 from .config import DROCCConfig, cifar10_seed_preset, sine_toy_preset
 from .data import OneClassData, cifar10_one_class
@@ -128,23 +132,20 @@ def compare_negatives(budget: Budget, data: OneClassData, progress: bool = False
     return pd.DataFrame(rows)
 
 
-def generate_negatives(trainer: DROCCTrainer, x: Any, seed: int = 0, **changes: Any) -> Any:
+def generate_negatives(
+    trainer: DROCCTrainer, x: Any, seed: int = 0, noise: torch.Tensor | None = None, **changes: Any
+) -> torch.Tensor:
     """Run the trainer's adversarial search on ``x`` with a copy of its model.
 
     The copy matters: in the reference "train" search mode the search updates BatchNorm
-    running statistics, which would change the trained model's scores.
+    running statistics, which would change the trained model's scores. ``noise`` is the
+    starting offset (default: drawn from a generator seeded with ``seed``).
     """
-    import copy
-
-    import torch
-
-    from .adversarial import adversarial_search
-
+    x = x.to(trainer.device)
+    if noise is None:
+        noise = sample_initial_noise(x.shape, torch.Generator().manual_seed(seed), x.device)
     model = copy.deepcopy(trainer.model)
-    generator = torch.Generator().manual_seed(seed)
-    return adversarial_search(
-        x.to(trainer.device), model, trainer.config.replace(**changes), generator=generator
-    )
+    return adversarial_search(x, model, trainer.config.replace(**changes), noise=noise)
 
 
 def search_vs_random(trainer: DROCCTrainer, x: Any, seed: int = 0) -> pd.DataFrame:
@@ -153,20 +154,16 @@ def search_vs_random(trainer: DROCCTrainer, x: Any, seed: int = 0) -> pd.DataFra
     Runs the configured search and a 0-step search (DROCC-Rand) from the *same* noise
     and reports mean distances and the cosine between the two offsets.
     """
-    import torch
-
     cfg = trainer.config
     x = x.to(trainer.device)
-    searched = generate_negatives(trainer, x, seed)
-    random = generate_negatives(trainer, x, seed, ascent_num_steps=0)
-    noise = torch.randn(x.shape, generator=torch.Generator().manual_seed(seed))
+    noise = sample_initial_noise(x.shape, torch.Generator().manual_seed(seed), x.device)
+    searched = generate_negatives(trainer, x, noise=noise)
+    random = generate_negatives(trainer, x, noise=noise, ascent_num_steps=0)
 
     def norms(t: torch.Tensor) -> float:
         return float(torch.linalg.vector_norm(t.flatten(1), dim=1).mean())
 
-    cosine = torch.nn.functional.cosine_similarity(
-        (searched - x).flatten(1), (random - x).flatten(1)
-    )
+    cosine = F.cosine_similarity((searched - x).flatten(1), (random - x).flatten(1))
     rows = {
         "radius r": cfg.radius,
         "gamma * r": cfg.gamma * cfg.radius,

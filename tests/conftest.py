@@ -15,6 +15,22 @@ torch.set_num_threads(2)
 CLASSES = ("airplane", "automobile", "bird")
 
 
+@pytest.fixture
+def fit_mlp():
+    """Return ``fit(config, train_x, **fit_kwargs)``: seed, build an MLP trainer, fit it."""
+    from drocc_utils.models import MLP
+    from drocc_utils.trainer import DROCCTrainer
+    from drocc_utils.utils import set_seed
+
+    def fit(config, train_x, **kwargs):
+        set_seed(config.seed)
+        trainer = DROCCTrainer(MLP(train_x.shape[1], 64), config)
+        trainer.fit(train_x, progress=False, **kwargs)
+        return trainer
+
+    return fit
+
+
 def _images(n: int, seed: int) -> np.ndarray:
     return np.random.default_rng(seed).integers(0, 256, size=(n, 32, 32, 3), dtype=np.uint8)
 

@@ -3,24 +3,15 @@ import pytest
 import torch
 
 from drocc_utils.config import sine_toy_preset
-from drocc_utils.models import MLP
 from drocc_utils.toy import sine_toy
 from drocc_utils.trainer import DROCCTrainer
-from drocc_utils.utils import set_seed
 
 TOY = sine_toy_preset()
 
 
-def _fit(cfg, train):
-    set_seed(cfg.seed)
-    trainer = DROCCTrainer(MLP(train.shape[1], 64), cfg)
-    trainer.fit(train, progress=False)
-    return trainer
-
-
-def test_save_load_round_trip(tmp_path):
+def test_save_load_round_trip(tmp_path, fit_mlp):
     train, test_x, _ = sine_toy(64, 64)
-    trainer = _fit(TOY.replace(epochs=2), train)
+    trainer = fit_mlp(TOY.replace(epochs=2), train)
     path = trainer.save(tmp_path / "ckpt" / "model.pt", note="toy")
     loaded = DROCCTrainer.load(path)
     assert np.array_equal(trainer.score(test_x), loaded.score(test_x))

@@ -11,33 +11,26 @@ from drocc_utils.utils import set_seed
 TOY = sine_toy_preset()
 
 
-def _fit(cfg, train, **kwargs):
-    set_seed(cfg.seed)
-    trainer = DROCCTrainer(MLP(train.shape[1], 64), cfg)
-    trainer.fit(train, progress=False, **kwargs)
-    return trainer
-
-
-def test_sine_manifold_reaches_high_auc():
+def test_sine_manifold_reaches_high_auc(fit_mlp):
     train, test_x, test_y = sine_toy(512, 512)
-    trainer = _fit(TOY, train, test=(test_x, test_y))
+    trainer = fit_mlp(TOY, train, test=(test_x, test_y))
     assert trainer.evaluate(test_x, test_y) > 0.9
 
 
-def test_same_seed_gives_identical_history():
+def test_same_seed_gives_identical_history(fit_mlp):
     train, test_x, test_y = sine_toy(128, 128)
     cfg = TOY.replace(epochs=4)
-    h1 = _fit(cfg, train, test=(test_x, test_y)).history
-    h2 = _fit(cfg, train, test=(test_x, test_y)).history
+    h1 = fit_mlp(cfg, train, test=(test_x, test_y)).history
+    h2 = fit_mlp(cfg, train, test=(test_x, test_y)).history
     strip = [[{k: v for k, v in r.items() if k != "seconds"} for r in h] for h in (h1, h2)]
     assert strip[0] == strip[1]
-    h3 = _fit(cfg.replace(seed=1), train, test=(test_x, test_y)).history
+    h3 = fit_mlp(cfg.replace(seed=1), train, test=(test_x, test_y)).history
     assert h3[-1]["ce_loss"] != h1[-1]["ce_loss"]
 
 
-def test_history_records_every_epoch_and_warmup():
+def test_history_records_every_epoch_and_warmup(fit_mlp):
     train, test_x, test_y = sine_toy(64, 64)
-    trainer = _fit(TOY.replace(epochs=3, only_ce_epochs=2), train, test=(test_x, test_y))
+    trainer = fit_mlp(TOY.replace(epochs=3, only_ce_epochs=2), train, test=(test_x, test_y))
     assert [r["epoch"] for r in trainer.history] == [0, 1, 2]
     assert [r["adv_loss"] is None for r in trainer.history] == [True, True, False]
     assert all(r["test_auc"] is not None and r["seconds"] > 0 for r in trainer.history)
@@ -53,15 +46,15 @@ def test_lr_schedule_with_warmup(epoch, factor):
     assert lr_factor(epoch, 40, 10) == factor
 
 
-def test_lr_schedule_is_applied_to_the_optimizer():
+def test_lr_schedule_is_applied_to_the_optimizer(fit_mlp):
     train, _, _ = sine_toy(32, 4)
-    trainer = _fit(TOY.replace(epochs=10, only_ce_epochs=0, lr=0.5, ascent_num_steps=1), train)
+    trainer = fit_mlp(TOY.replace(epochs=10, only_ce_epochs=0, lr=0.5, ascent_num_steps=1), train)
     assert [r["lr"] for r in trainer.history] == [0.5] * 5 + [0.05] * 4 + [0.005]
     assert trainer.optimizer.param_groups[0]["lr"] == 0.005
 
 
-def test_batch_of_one_and_lenet_partial_batch():
-    trainer = _fit(TOY.replace(epochs=1, only_ce_epochs=0), torch.randn(1, 2))
+def test_batch_of_one_and_lenet_partial_batch(fit_mlp):
+    trainer = fit_mlp(TOY.replace(epochs=1, only_ce_epochs=0), torch.randn(1, 2))
     assert np.isfinite(trainer.history[0]["ce_loss"])
     cfg = DROCCConfig(epochs=1, ascent_num_steps=1, batch_size=4, device="cpu")
     set_seed(0)
@@ -80,17 +73,17 @@ def test_no_nan_with_all_zero_model():
     assert all(np.isfinite(v) for r in trainer.history for v in (r["ce_loss"], r["adv_loss"]))
 
 
-def test_model_selection_uses_validation_never_test():
+def test_model_selection_uses_validation_never_test(fit_mlp):
     train, test_x, test_y = sine_toy(128, 128)
     val = (test_x[::2], test_y[::2])
-    trainer = _fit(TOY.replace(epochs=6), train, val=val, test=(test_x, test_y))
+    trainer = fit_mlp(TOY.replace(epochs=6), train, val=val, test=(test_x, test_y))
     val_aucs = [r["val_auc"] for r in trainer.history]
     assert trainer.selected_epoch == int(np.argmax(val_aucs))
     assert trainer.evaluate(*val) == pytest.approx(max(val_aucs))
-    last = _fit(TOY.replace(epochs=6, model_selection="last"), train, val=val)
+    last = fit_mlp(TOY.replace(epochs=6, model_selection="last"), train, val=val)
     assert last.selected_epoch == 5
     with pytest.raises(ValueError, match="model_selection='val' needs validation"):
-        _fit(TOY.replace(model_selection="val"), train)
+        fit_mlp(TOY.replace(model_selection="val"), train)
 
 
 def test_labels_and_bad_input():
