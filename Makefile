@@ -16,13 +16,15 @@ $(INSTALLED): pyproject.toml
 install: $(INSTALLED)
 
 # Executes every chapter under $$DROCC_BUDGET (default: full with CUDA, else cpu) and
-# builds the site into _build/html. Outputs are cached; the cache is dropped when the
-# budget, the data folder or the drocc_utils sources change.
+# builds the site into _build/html. Outputs are cached; the cache (and Sphinx's own record
+# of built pages, which would otherwise keep stale outputs) is dropped when the budget,
+# the data folder or the drocc_utils sources change.
 book: $(INSTALLED)
 	@mkdir -p _build
 	@key="$$($(BIN)/python -m drocc_utils.budget --cache-key)"; \
 	if [ "$$(cat _build/.execution-key 2>/dev/null)" != "$$key" ]; then \
-		echo "execution key changed: re-running every chapter"; rm -rf _build/.jupyter_cache; \
+		echo "execution key changed: re-running every chapter"; \
+		rm -rf _build/.jupyter_cache _build/.doctrees _build/html _build/jupyter_execute; \
 	fi; \
 	echo "$$key" > _build/.execution-key
 	$(BIN)/jupyter-book build . -W --keep-going

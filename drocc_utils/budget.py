@@ -92,13 +92,20 @@ def current_budget() -> Budget:
     return BUDGETS[name]
 
 
+def source_digest() -> str:
+    """Hash of the drocc_utils sources: results computed with other code are stale."""
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def cache_key() -> str:
     """What executed chapters depend on besides their own code: budget, data, package."""
     digest = hashlib.sha256()
     digest.update(repr(asdict(current_budget())).encode())
     digest.update(os.environ.get("DROCC_DATA_DIR", "").encode())
-    for path in sorted(Path(__file__).parent.glob("*.py")):
-        digest.update(path.read_bytes())
+    digest.update(source_digest().encode())
     return digest.hexdigest()
 
 

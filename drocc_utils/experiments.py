@@ -21,7 +21,7 @@ import torch
 import torch.nn.functional as F
 
 from .adversarial import adversarial_search, sample_initial_noise
-from .budget import Budget
+from .budget import Budget, source_digest
 from .config import DROCCConfig, cifar10_seed_preset, sine_toy_preset
 from .data import OneClassData, cifar10_one_class
 from .estimator import DROCC
@@ -75,12 +75,19 @@ def artifacts_dir() -> Path:
 
 
 def _run_id(config: DROCCConfig, data: OneClassData) -> str:
-    blob = json.dumps({"config": config.to_dict(), "data": data.describe()}, sort_keys=True)
+    blob = json.dumps(
+        {"config": config.to_dict(), "data": data.describe(), "code": source_digest()},
+        sort_keys=True,
+    )
     return hashlib.sha256(blob.encode()).hexdigest()[:16]
 
 
 def train_or_load(config: DROCCConfig, data: OneClassData, progress: bool = True) -> DROCCTrainer:
-    """Load the model trained with ``config`` on ``data`` if cached, else train and cache it."""
+    """Load the model trained with ``config`` on ``data`` if cached, else train and cache it.
+
+    The cache name covers the configuration, the data and the drocc_utils sources, so a
+    code change retrains instead of loading a model the current code did not produce.
+    """
     path = artifacts_dir() / f"cifar10_{data.normal_class}_{_run_id(config, data)}.pt"
     if path.is_file():
         return DROCCTrainer.load(path)

@@ -71,3 +71,16 @@ def test_book_builds_every_chapter(tmp_path):
     assert figures >= 9
     assert len(list((html / "_images").glob("*.png"))) >= figures
     assert sum(p.read_text().count("<figcaption>") for p in html.glob("book/*.html")) >= figures
+
+
+def test_execution_key_follows_budget_and_sources(monkeypatch):
+    from drocc_utils import budget
+
+    monkeypatch.setenv("DROCC_BUDGET", "smoke")
+    smoke = budget.cache_key()
+    monkeypatch.setenv("DROCC_BUDGET", "cpu")
+    assert budget.cache_key() != smoke
+    monkeypatch.setenv("DROCC_BUDGET", "smoke")
+    assert budget.cache_key() == smoke
+    monkeypatch.setattr(budget, "source_digest", lambda: "other code")
+    assert budget.cache_key() != smoke
