@@ -44,6 +44,7 @@ test: lint unit notebooks
 
 bench: $(INSTALLED)
 	$(BIN)/python benchmarks/bench_trainer.py
+	$(BIN)/python benchmarks/conv_floor.py
 
 clean:
 	rm -rf _build .pytest_cache .ruff_cache book/_artifacts

@@ -18,9 +18,10 @@ class CIFAR10LeNet(nn.Module):
     layers 2048->128->64->1 without biases and LeakyReLU between them.
 
     Because the BatchNorm layers have no affine parameters, their only state is the
-    running mean/variance buffers. Under ``DistributedDataParallel`` these buffers are
-    broadcast from rank 0 at every forward pass (``broadcast_buffers=True``), so all
-    ranks evaluate with rank 0's running statistics.
+    running mean/variance buffers. Under ``DistributedDataParallel``
+    (``broadcast_buffers=True``) rank 0's buffers are copied to every rank at the start
+    of each training step and again before evaluation, so all ranks score with rank 0's
+    running statistics.
     """
 
     def __init__(self, rep_dim: int = 128) -> None:
