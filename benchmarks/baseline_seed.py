@@ -46,6 +46,13 @@ class SeedTrainer:
         self.optimizer.step()
         return ce_loss.item(), adv_loss.item()
 
+    def train(self, train_loader, learning_rate, total_epochs, only_ce_epochs=0):
+        """The reference's epoch loop (training only): the step schedule, then the steps."""
+        for epoch in range(total_epochs):
+            adjust_learning_rate(epoch, total_epochs, only_ce_epochs, learning_rate, self.optimizer)
+            for data, target in train_loader:
+                self.train_step(data, target)
+
     def one_class_adv_loss(self, x_train_data):
         batch_size = len(x_train_data)
         x_adv = torch.randn(x_train_data.shape).to(self.device).detach().requires_grad_()
@@ -79,6 +86,21 @@ class SeedTrainer:
             labels += target.tolist()
             scores += logits.cpu().data.numpy().tolist()
         return roc_auc_score(np.asarray(labels), np.asarray(scores))
+
+
+def adjust_learning_rate(epoch, total_epochs, only_ce_epochs, learning_rate, optimizer):
+    """The seed's schedule: lr until 40 % of the DROCC epochs, then 0.1 lr, then 0.01 lr."""
+    epoch = epoch - only_ce_epochs
+    drocc_epochs = total_epochs - only_ce_epochs
+    if epoch <= drocc_epochs:
+        lr = learning_rate * 0.01
+    if epoch <= 0.80 * drocc_epochs:
+        lr = learning_rate * 0.1
+    if epoch <= 0.40 * drocc_epochs:
+        lr = learning_rate
+    for param_group in optimizer.param_groups:
+        param_group["lr"] = lr
+    return optimizer
 
 
 def seed_loaders(data_dir, normal_class, batch_size, train_limit=None, test_limit=None, seed=0):

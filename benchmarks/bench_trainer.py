@@ -30,6 +30,8 @@ from drocc_utils.models import CIFAR10LeNet  # noqa: E402
 from drocc_utils.trainer import DROCCTrainer  # noqa: E402
 from drocc_utils.utils import set_seed  # noqa: E402
 
+SEED_LR = 1e-3  # the seed's Adam learning rate
+
 
 def variants(args: argparse.Namespace, device: str) -> dict[str, dict]:
     """drocc_utils settings to time; the first is the library default."""
@@ -50,7 +52,7 @@ def make_ours(changes: dict, device: str, steps: int, seed: int = 0) -> DROCCTra
 def make_baseline(device: str, steps: int, seed: int = 0) -> SeedTrainer:
     set_seed(seed)
     model = CIFAR10LeNet().to(device)
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    opt = torch.optim.Adam(model.parameters(), lr=SEED_LR)
     return SeedTrainer(model, opt, 1.0, 8.0, 1.0, device, 0.001, steps)
 
 
@@ -108,9 +110,7 @@ def epoch_and_auc(args: argparse.Namespace, device: str) -> None:
     for seed in range(args.auc_seeds):
         base = make_baseline(device, args.steps, seed)
         start = time.perf_counter()
-        for _ in range(args.epochs):
-            for xb, yb in train_loader:
-                base.train_step(xb, yb)
+        base.train(train_loader, SEED_LR, args.epochs)
         base_train = time.perf_counter() - start
         base_auc = base.test(test_loader)
         changes = {**best[1], "epochs": args.epochs, "model_selection": "last"}

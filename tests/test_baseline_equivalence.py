@@ -16,7 +16,7 @@ import baseline_seed  # noqa: E402
 
 from drocc_utils.config import cifar10_seed_preset  # noqa: E402
 from drocc_utils.models import CIFAR10LeNet  # noqa: E402
-from drocc_utils.trainer import DROCCTrainer  # noqa: E402
+from drocc_utils.trainer import DROCCTrainer, lr_factor  # noqa: E402
 
 
 def test_one_step_matches_the_reference(monkeypatch):
@@ -50,3 +50,12 @@ def test_one_step_matches_the_reference(monkeypatch):
         assert torch.allclose(p, q, atol=1e-6), name
     for b, c in zip(ours.model.buffers(), ref_model.buffers(), strict=True):
         assert torch.allclose(b.float(), c.float(), atol=1e-5)
+
+
+def test_learning_rate_schedule_matches_the_seed():
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=1.0)
+    for epochs, warm_up in ((40, 0), (3, 0), (100, 10), (1, 0)):
+        for epoch in range(epochs):
+            baseline_seed.adjust_learning_rate(epoch, epochs, warm_up, 1.0, opt)
+            seed_lr = opt.param_groups[0]["lr"]
+            assert seed_lr == lr_factor(epoch, epochs, warm_up), (epochs, warm_up, epoch)
