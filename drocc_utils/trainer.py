@@ -29,22 +29,8 @@ from .config import DROCCConfig
 from .distributed import DistInfo, all_reduce_sum, broadcast_buffers, dist_info, shard
 from .metrics import roc_auc
 from .objective import DROCCObjective
+from .optim import build_optimizer, lr_factor
 from .utils import to_tensor
-
-
-def lr_factor(epoch: int, epochs: int, only_ce_epochs: int) -> float:
-    """The reference step schedule: factor of the base learning rate at ``epoch``.
-
-    Warm-up epochs use 1. Counting DROCC epochs ``e = epoch - only_ce_epochs`` out of
-    ``D = epochs - only_ce_epochs``: 1 while ``e <= 0.4 D``, 0.1 while ``e <= 0.8 D``,
-    then 0.01.
-    """
-    e, d = epoch - only_ce_epochs, epochs - only_ce_epochs
-    if e <= 0.4 * d:
-        return 1.0
-    if e <= 0.8 * d:
-        return 0.1
-    return 0.01
 
 
 class DROCCTrainer:
@@ -86,24 +72,13 @@ class DROCCTrainer:
         if config.use_channels_last:
             model = model.to(memory_format=torch.channels_last)
         self.model = model.to(device)
-        self.optimizer = optimizer or self._default_optimizer()
+        self.optimizer = optimizer or build_optimizer(self.model.parameters(), config)
         self.history: list[dict[str, Any]] = []
         self.selected_epoch: int | None = None
         self.last_batch: dict[str, torch.Tensor] = {}
         self.metadata: dict[str, Any] = {}
         self.generator = torch.Generator().manual_seed(config.seed)
         self._step = self._build_step()
-
-    def _default_optimizer(self) -> torch.optim.Optimizer:
-        cfg = self.config
-        if cfg.optimizer == "sgd":
-            return torch.optim.SGD(
-                self.model.parameters(),
-                lr=cfg.lr,
-                momentum=cfg.momentum,
-                weight_decay=cfg.weight_decay,
-            )
-        return torch.optim.Adam(self.model.parameters(), lr=cfg.lr, weight_decay=cfg.weight_decay)
 
     def _build_step(self) -> nn.Module:
         inner = torch.compile(self.model) if self.config.compile else self.model

@@ -16,7 +16,8 @@ import baseline_seed  # noqa: E402
 
 from drocc_utils.config import cifar10_seed_preset  # noqa: E402
 from drocc_utils.models import CIFAR10LeNet  # noqa: E402
-from drocc_utils.trainer import DROCCTrainer, lr_factor  # noqa: E402
+from drocc_utils.optim import lr_factor  # noqa: E402
+from drocc_utils.trainer import DROCCTrainer  # noqa: E402
 
 
 def test_one_step_matches_the_reference(monkeypatch):

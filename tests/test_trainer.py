@@ -5,7 +5,7 @@ import torch
 from drocc_utils.config import DROCCConfig, sine_toy_preset
 from drocc_utils.models import MLP, CIFAR10LeNet
 from drocc_utils.toy import sine_toy
-from drocc_utils.trainer import DROCCTrainer, lr_factor
+from drocc_utils.trainer import DROCCTrainer
 from drocc_utils.utils import set_seed
 
 TOY = sine_toy_preset()
@@ -35,15 +35,6 @@ def test_history_records_every_epoch_and_warmup(fit_mlp):
     assert [r["adv_loss"] is None for r in trainer.history] == [True, True, False]
     assert all(r["test_auc"] is not None and r["seconds"] > 0 for r in trainer.history)
     assert trainer.last_batch["generated"].shape[1] == 2
-
-
-@pytest.mark.parametrize(
-    ("epoch", "factor"),
-    [(0, 1.0), (9, 1.0), (10, 1.0), (22, 1.0), (23, 0.1), (34, 0.1), (35, 0.01), (39, 0.01)],
-)
-def test_lr_schedule_with_warmup(epoch, factor):
-    # 10 CE-only epochs, 30 DROCC epochs: 1x to 40 % (e<=12), 0.1x to 80 % (e<=24), then 0.01x.
-    assert lr_factor(epoch, 40, 10) == factor
 
 
 def test_lr_schedule_is_applied_to_the_optimizer(fit_mlp):
